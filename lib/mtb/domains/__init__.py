@@ -1,0 +1,1 @@
+"""Problem domains: each returns `mtb.data.Patterns` / `TaskData`."""
