@@ -100,3 +100,22 @@ def test_results_are_identical_for_identical_input(tmp_path):
         r.claim("c", "2", "x", None, "mtb_better", {"stb": "stb", "mtb": "mtb"})
         return r.write(tmp_path / name).read_bytes()
     assert write("a.json") == write("b.json")
+
+
+def test_other_claim_statistics():
+    r = results.ChapterResults("demo", {})
+    r.add("stb", [0.10, 0.11, 0.12, 0.10])
+    r.add("worse", [0.20, 0.21, 0.22, 0.20])
+    r.add("hits", [1, 1, 1, 0])
+    r.add("all_hits", [1] * 40)
+    assert r.claim("n1", "3", "", None, "mtb_not_worse",
+                   {"stb": "stb", "mtb": "stb"})["verdict"] == "reproduced"
+    assert r.claim("n2", "3", "", None, "mtb_not_worse",
+                   {"stb": "stb", "mtb": "worse"})["verdict"] == "not reproduced"
+    g = r.claim("g", "2", "", None, "greater", {"a": "worse", "b": "stb"})
+    assert g["verdict"] == "reproduced" and g["ours"] == pytest.approx(0.1)
+    assert r.claim("f1", "2", "", None, "fraction", {"hits": "hits"},
+                   above=0.5)["verdict"] == "partly"
+    assert r.claim("f2", "2", "", None, "fraction", {"hits": "all_hits"},
+                   above=0.5)["verdict"] == "reproduced"
+    results.validate(r.doc)

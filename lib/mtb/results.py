@@ -40,7 +40,34 @@ def _mtb_better(values: dict, inputs: dict, options: dict) -> dict:
             "verdict": stats.verdict_better(c, options.get("paper_significant", True))}
 
 
-STATS = {"mtb_better": _mtb_better}
+def _mtb_not_worse(values: dict, inputs: dict, options: dict) -> dict:
+    c = stats.paired_change(values[inputs["stb"]], values[inputs["mtb"]],
+                            options.get("convention", "nips95"))
+    return {"ours": c["change"], "low": c["low"], "high": c["high"], "p": c["p"],
+            "verdict": stats.verdict_not_worse(c)}
+
+
+def _greater(values: dict, inputs: dict, options: dict) -> dict:
+    d = stats.paired_difference(values[inputs["a"]], values[inputs["b"]])
+    return {"ours": d["diff"], "low": d["low"], "high": d["high"], "p": d["p"],
+            "verdict": stats.verdict_greater(d)}
+
+
+def _fraction(values: dict, inputs: dict, options: dict) -> dict:
+    hits = np.asarray(values[inputs["hits"]], dtype=float)
+    if not np.isin(hits, (0.0, 1.0)).all():
+        raise ValueError("a fraction's values must be 0 or 1 per run")
+    verdict, (f, lo, hi) = stats.verdict_fraction(int(hits.sum()), len(hits), options["above"])
+    return {"ours": f, "low": lo, "high": hi, "p": float("nan"), "verdict": verdict}
+
+
+# name -> (values, inputs, options) -> ours, low, high, p, verdict
+STATS = {
+    "mtb_better": _mtb_better,  # inputs stb, mtb (errors): MTB significantly lower
+    "mtb_not_worse": _mtb_not_worse,  # inputs stb, mtb (errors): MTB not significantly higher
+    "greater": _greater,  # inputs a, b (paired): mean of a - b significantly above 0
+    "fraction": _fraction,  # inputs hits (0/1 per run), option above: fraction above it
+}
 
 
 class ChapterResults:
@@ -106,7 +133,8 @@ def validate(doc: dict) -> None:
             raise ValueError(f"claim {c['id']!r}: verdict {c['verdict']!r} not in {stats.VERDICTS}")
         again = STATS[c["stat"]](doc["values"], c["inputs"], c.get("options", {}))
         for k, v in again.items():
-            same = v == c[k] if isinstance(v, str) else np.isclose(v, c[k], rtol=1e-9, atol=0)
+            same = v == c[k] if isinstance(v, str) else np.isclose(v, c[k], rtol=1e-9, atol=0,
+                                                                  equal_nan=True)
             if not same:
                 raise ValueError(f"claim {c['id']!r}: {k} is {c[k]} but its values give {v}")
 

@@ -76,6 +76,38 @@ def verdict_better(change: dict, paper_significant: bool = True) -> str:
     return "partly" if better else "not reproduced"
 
 
+def verdict_not_worse(change: dict) -> str:
+    """Verdict on a claim that MTB does at least as well as STB: not reproduced only when
+    MTB is significantly worse."""
+    worse = change["change"] < 0 if change["convention"] == "nips95" else change["change"] > 0
+    return "not reproduced" if worse and change["p"] <= ALPHA else "reproduced"
+
+
+def paired_difference(a, b, level: float = 0.95) -> dict:
+    """Mean of a - b over seeds with its t interval and a paired t-test (two-sided)."""
+    a, b = _vector(a, "a"), _vector(b, "b")
+    if a.shape != b.shape:
+        raise ValueError(f"paired values differ in length: {len(a)} vs {len(b)}")
+    m, lo, hi = mean_ci(a - b, level) if np.ptp(a - b) > 0 else (float((a - b)[0]),) * 3
+    p = 1.0 if np.ptp(a - b) == 0 else float(sps.ttest_rel(a, b).pvalue)
+    return {"diff": m, "low": lo, "high": hi, "p": p, "n": len(a)}
+
+
+def verdict_greater(d: dict) -> str:
+    """Verdict on a claim that a exceeds b: significant -> reproduced; right sign -> partly."""
+    if d["diff"] > 0 and d["p"] <= ALPHA:
+        return "reproduced"
+    return "partly" if d["diff"] > 0 else "not reproduced"
+
+
+def verdict_fraction(successes: int, n: int, above: float) -> tuple[str, tuple]:
+    """Verdict on a claim that a fraction of runs exceeds `above`: the whole Wilson interval
+    above it -> reproduced; the estimate above it -> partly."""
+    f, lo, hi = fraction_ci(successes, n)
+    verdict = "reproduced" if lo > above else "partly" if f > above else "not reproduced"
+    return verdict, (f, lo, hi)
+
+
 def fraction_ci(successes: int, n: int, level: float = 0.95) -> tuple[float, float, float]:
     """A fraction of runs with its Wilson score interval."""
     if n < 1 or not 0 <= successes <= n:
