@@ -31,6 +31,7 @@ def data(Y=None, n=30):
     (lambda: Config(momentum=1.0), "momentum must be in"),
     (lambda: Config(output="tanh"), "unknown output activation"),
     (lambda: Config(dtype="float16"), "unknown dtype"),
+    (lambda: Config(test_curves=False, keep_weights=False), "needs keep_weights=True"),
     (lambda: train([Net(("steering",), (4,))], data()), "unknown task 'steering'"),
     (lambda: train([Net(("a",), (4,), data=3)], data()), "uses data set 3"),
     (lambda: train([], data()), "no nets"),

@@ -133,3 +133,16 @@ def test_task_weight_zero_removes_the_task():
     on = Net(("t0", "t1"), (4,), data=1)
     c = train([Net(("t0", "t1"), (4,)), on], [d, other], config).nets
     assert not np.allclose(c[0].curves["test"][:, 0], c[1].curves["test"][:, 0])
+
+
+def test_without_test_curves_the_peak_test_errors_are_the_same():
+    data = [teacher.make_data(s, 30, 60, 80, teacher.TeacherConfig(n_tasks=3)) for s in range(2)]
+    nets = [Net(data[0].tasks, (8,), data=s, seed=s) for s in range(2)]
+    nets += [Net((t,), (4,), data=s, seed=s) for s in range(2) for t in data[0].tasks]
+    full = train(nets, data, Config(epochs=150, lr=2.0, dtype="float64"))
+    lean = train(nets, data, Config(epochs=150, lr=2.0, dtype="float64", test_curves=False))
+    for a, b in zip(full.nets, lean.nets, strict=True):
+        np.testing.assert_allclose(a.peak["test"], b.peak["test"], atol=1e-12)
+        np.testing.assert_array_equal(a.peak_epoch, b.peak_epoch)
+        assert np.isnan(b.curves["test"]).all()
+        np.testing.assert_allclose(a.curves["halt"], b.curves["halt"], atol=1e-12)

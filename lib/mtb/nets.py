@@ -107,10 +107,18 @@ class Stack:
         return [*self.W, *self.b]
 
     def forward(self, X: torch.Tensor) -> list[torch.Tensor]:
-        """Activations of every layer for inputs X [nets, inputs, patterns]; last = output."""
+        """Activations of every layer for inputs X [input sets, inputs, patterns]; last = output.
+
+        X holds one input set per net, or one per run of `r` consecutive nets that share their
+        inputs (the nets of one seed): then the first layer is one larger matmul per set.
+        """
         acts = [X]
         for l, (W, b) in enumerate(zip(self.W, self.b, strict=True)):
-            z = torch.baddbmm(b, W, acts[-1])
+            if l == 0:
+                z = torch.baddbmm(self._shared(b, X), self._shared(W, X), X).view(
+                    W.shape[0], W.shape[1], X.shape[-1])
+            else:
+                z = torch.baddbmm(b, W, acts[-1])
             last = l == len(self.W) - 1
             acts.append(z if last and self.output == "linear" else torch.sigmoid_(z))
         return acts
@@ -120,12 +128,25 @@ class Stack:
         delta = dE * acts[-1] * (1 - acts[-1]) if self.output == "sigmoid" else dE
         gW, gb = [], []
         for l in reversed(range(len(self.W))):
-            gW.append(torch.bmm(delta, acts[l].transpose(1, 2)))
+            if l == 0:
+                X = acts[0]
+                g = torch.bmm(self._shared(delta, X), X.transpose(1, 2))
+                gW.append(g.view(self.W[0].shape))
+            else:
+                gW.append(torch.bmm(delta, acts[l].transpose(1, 2)))
             gb.append(delta.sum(-1, keepdim=True))
             if l > 0:  # no gradient is needed for the inputs
                 a = acts[l]
                 delta = torch.bmm(self.W[l].transpose(1, 2), delta) * a * (1 - a)
         return [*gW[::-1], *gb[::-1]]
+
+    @staticmethod
+    def _shared(A: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
+        """View [nets, units, k] as [input sets, nets per set * units, k]."""
+        sets = X.shape[0]
+        if A.shape[0] % sets:
+            raise ValueError(f"{A.shape[0]} nets cannot share {sets} input sets evenly")
+        return A.reshape(sets, -1, A.shape[-1])
 
     def net_weights(self, i: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """Net i's (W, b) per layer as numpy arrays."""
