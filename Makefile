@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export MTB_PROGRESS ?= off
 
-.PHONY: book test lint pytest bench clean
+.PHONY: book test lint pytest bench check reference clean
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf _build data/results
+
+# Re-run every chapter at `paper` scale and compare each claim with data/reference/.
+check: $(STAMP)
+	$(BIN)/python -m mtb.check --scale $(or $(SCALE),paper)
+
+# A deliberate act: the results of the last `make check` become the reference (see git diff).
+reference: $(STAMP)
+	$(BIN)/python -m mtb.check --update-reference
