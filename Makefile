@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export MTB_PROGRESS ?= off
 
-.PHONY: book test lint pytest bench check reference clean
+.PHONY: book test lint pytest bench check reference browser-test clean
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,9 @@ check: $(STAMP)
 # A deliberate act: the results of the last `make check` become the reference (see git diff).
 reference: $(STAMP)
 	$(BIN)/python -m mtb.check --update-reference
+
+# Open every page of the built book in headless Chromium (installed from Debian when missing).
+browser-test: $(STAMP)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@test -f _build/html/index.html || (echo "build the book first: make book" && exit 1)
+	$(BIN)/pytest -q tests/browser

@@ -69,7 +69,7 @@ def matmul_peak(threads: int, n: int = 1024, repeats: int = 20) -> float:
     return 2 * n**3 / best / 1e9
 
 
-def run(epochs: int = 1000, threads: int = 2) -> list[dict]:
+def run(epochs: int = 1000, threads: int = 1) -> list[dict]:
     data = random_data()
     config = Config(epochs=epochs, threads=threads, keep_weights=True)
     peak = matmul_peak(threads)
@@ -94,7 +94,7 @@ def run(epochs: int = 1000, threads: int = 2) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=1000)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     rows = run(args.epochs, args.threads)

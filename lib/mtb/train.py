@@ -48,7 +48,9 @@ class Config:
     output: str = "sigmoid"  # or "linear"
     eval_every: int = 1  # epochs between measurements of the learning curves
     dtype: str = "float32"
-    threads: int = 2  # fixed, not the machine's core count, so results do not depend on it
+    # fixed, not the machine's core count, so results do not depend on it; 1 because two
+    # threads gain ~1.5x on an idle machine but lose 5-10x when another process competes
+    threads: int = 1
     keep_weights: bool = True  # keep each task's snapshot at its halt-set minimum
     # False: no test-set curves; each task's test error is measured once, on its snapshot
     # (the same number, at ~40% less cost when the test set is the largest)
