@@ -17,7 +17,12 @@ import pytest
 HTML = Path(__file__).resolve().parents[2] / "_build" / "html"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
-               if "_static" not in p.parts and p.name not in ("genindex.html", "search.html"))
+               if not any(part.startswith(("_", ".")) for part in p.relative_to(HTML).parts)
+               and p.name not in ("genindex.html", "search.html")
+               and p != HTML / "index.html")  # a redirect to the first page
+# sphinx-thebe (pulled in by jupyter-book 1.x) declares its config twice on every page; the
+# launch-in-browser feature it serves is not used here, so this one upstream error is tolerated
+KNOWN_JS_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)
 
 pytestmark = pytest.mark.skipif(not PAGES, reason="build the book first (make book)")
 
@@ -43,16 +48,20 @@ def browser():
         b.close()
 
 
-def test_the_book_has_its_pages():
-    assert "index.html" in PAGES or "book/intro.html" in PAGES
-    assert any(p.endswith("mtb_in_code.html") for p in PAGES)
+def test_the_book_has_its_pages(server, browser):
+    assert "book/intro.html" in PAGES and "book/mtb_in_code.html" in PAGES
+    page = browser.new_page()
+    page.goto(server)  # the front page redirects to the introduction
+    page.wait_for_url("**/book/intro.html")
+    page.close()
 
 
 @pytest.mark.parametrize("page_path", PAGES)
 def test_page_renders(page_path, server, browser):
     page = browser.new_page()
     js_errors = []
-    page.on("pageerror", lambda e: js_errors.append(str(e)))
+    page.on("pageerror", lambda e: js_errors.append(str(e)) if str(e) not in KNOWN_JS_ERRORS
+            else None)
     url = urljoin(server, page_path)
     page.goto(url, wait_until="load")
     if page.evaluate("() => !!window.MathJax"):
