@@ -55,3 +55,17 @@ def test_results_dir_follows_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("MTB_RESULTS_DIR")
     assert results.results_dir().parts[-2:] == ("data", "results")
     assert os.path.isdir(results.results_dir().parents[1] / "lib")
+
+
+def test_a_chapter_run_twice_gives_identical_results(results_dir, tmp_path, monkeypatch):
+    """Same parameters and seeds, same numbers: the second run's results file is byte-identical."""
+    chapter = "mechanisms" if (BOOK / "mechanisms.ipynb").exists() else CHAPTERS[0].stem
+    first = results_dir / f"{chapter}.json"
+    if not first.exists():
+        pytest.skip("the chapter's first run failed or did not run")
+    monkeypatch.setenv("MTB_RESULTS_DIR", str(tmp_path))
+    monkeypatch.setenv("MTB_PROGRESS", "off")
+    papermill.execute_notebook(str(BOOK / f"{chapter}.ipynb"), str(tmp_path / "again.ipynb"),
+                               parameters={"scale": "quick"}, cwd=str(BOOK),
+                               progress_bar=False, kernel_name="python3")
+    assert (tmp_path / f"{chapter}.json").read_bytes() == first.read_bytes()
