@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 
 from mtb.data import Patterns, TaskData
-from mtb.experiment import Comparison, _hidden, comparison_nets
-from mtb.nets import Net
-from mtb.train import Config, train
+from mtb.experiment import Comparison, compare
+from mtb.train import Config
 
 # ML97 Table 2 (ten trials each): test RMSE at peak generalization, and the change of MTB
 # against the best STB size in ML97's sign convention, (MTB - STB) / STB (negative: MTB better).
@@ -62,19 +61,8 @@ def shuffle_extra(data: TaskData, keep: Sequence[str], seed: int) -> TaskData:
 def compare_main(data: Sequence[TaskData], main_tasks: Sequence[str],
                  stb_hidden: Sequence = (6, 24, 96), mtb_hidden=120,
                  config: Config = Config()) -> Comparison:
-    """As `mtb.experiment.compare`, but STB nets only for `main_tasks`; the MTB net still
-    learns every task of the data. Returns the comparison on the main tasks."""
-    data = list(data)
-    all_tasks = data[0].tasks
-    main_tasks = tuple(main_tasks)
-    S, K, H = len(data), len(main_tasks), len(stb_hidden)
-    stb_nets = comparison_nets(S, main_tasks, stb_hidden, mtb_hidden)[:S * K * H]
-    mtb_nets = [Net(all_tasks, _hidden(mtb_hidden), data=s, seed=s) for s in range(S)]
-    result = train(stb_nets + mtb_nets, data, config)
-    stb = np.array([r.peak["test"][0] for r in result.nets[:S * K * H]]).reshape(S, K, H)
-    mtb = np.stack([[r.peak_test(t) for t in main_tasks] for r in result.nets[S * K * H:]])
-    return Comparison(main_tasks, tuple(_hidden(h) for h in stb_hidden), _hidden(mtb_hidden),
-                      stb.transpose(0, 2, 1), mtb, result)
+    """STB nets only for `main_tasks`; the MTB net learns every task of the data."""
+    return compare(data, main_tasks, stb_hidden, mtb_hidden, config, mtb_tasks=data[0].tasks)
 
 
 def table2(cmp: Comparison, changes: dict[str, dict], tasks: Sequence[str],
