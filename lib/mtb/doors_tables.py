@@ -14,6 +14,7 @@ import pandas as pd
 
 from mtb.data import Patterns, TaskData
 from mtb.experiment import Comparison, compare
+from mtb.tables import shuffle_tasks
 from mtb.train import Config
 
 # ML97 Table 2 (ten trials each): test RMSE at peak generalization, and the change of MTB
@@ -36,26 +37,12 @@ def standardize(data: TaskData) -> TaskData:
 
 
 def shuffle_extra(data: TaskData, keep: Sequence[str], seed: int) -> TaskData:
-    """The shuffle control: every task not in `keep` gets the targets of another pattern.
-
-    One permutation per split moves the extra tasks' targets (and masks) together, so each
-    pattern's extra targets are a consistent set of labels, but of a different image: the
-    extra outputs keep their statistics and the net keeps its size, but they carry no
-    information about the pattern's inputs.
-    """
+    """The shuffle control: every task not in `keep` gets the targets of another pattern
+    (one permutation per split for all of them; see `mtb.tables.shuffle_tasks`)."""
     unknown = [t for t in keep if t not in data.tasks]
     if unknown:
         raise KeyError(f"unknown tasks {unknown}; tasks are {list(data.tasks)}")
-    extra = [data.train.task_index(t) for t in data.tasks if t not in keep]
-    rng = np.random.default_rng([int(seed), 7])
-
-    def shuffle(p: Patterns) -> Patterns:
-        order = rng.permutation(len(p))
-        Y, mask = p.Y.copy(), p.mask.copy()
-        Y[:, extra], mask[:, extra] = p.Y[order][:, extra], p.mask[order][:, extra]
-        return Patterns(p.X, Y, mask, p.tasks)
-
-    return TaskData(shuffle(data.train), shuffle(data.halt), shuffle(data.test))
+    return shuffle_tasks(data, [t for t in data.tasks if t not in keep], seed=[int(seed), 7])
 
 
 def compare_main(data: Sequence[TaskData], main_tasks: Sequence[str],
