@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+import nbformat
 import papermill
 import pytest
 
@@ -30,6 +31,13 @@ def test_chapter_runs_at_quick_scale(notebook, results_dir, monkeypatch):
     papermill.execute_notebook(str(notebook), str(results_dir / notebook.name),
                                parameters={"scale": "quick"}, cwd=str(BOOK),
                                progress_bar=False, kernel_name="python3")
+    executed = nbformat.read(results_dir / notebook.name, as_version=4)
+    glued = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])
+             if "scrapbook" in o.get("metadata", {})]
+    unformattable = [o["metadata"]["scrapbook"]["name"] for o in glued
+                     if any(k.endswith("text/plain") and str(v).startswith("np.")
+                            for k, v in o.get("data", {}).items())]
+    assert not unformattable, f"glued numpy scalars the book cannot format: {unformattable}"
     if notebook.stem == "report":
         return
     doc = results.read(results_dir / f"{notebook.stem}.json")  # validates every claim
@@ -39,7 +47,6 @@ def test_chapter_runs_at_quick_scale(notebook, results_dir, monkeypatch):
 
 def test_committed_notebooks_carry_no_outputs():
     """Chapters are executed by the build: a committed output would be stale."""
-    import nbformat
     for nb_path in CHAPTERS:
         nb = nbformat.read(nb_path, as_version=4)
         stale = [i for i, c in enumerate(nb.cells)

@@ -142,3 +142,11 @@ def validate(doc: dict) -> None:
 def _plain(x):
     """JSON-safe copy of parameters (numpy scalars and tuples become plain)."""
     return json.loads(json.dumps(x, default=lambda o: o.item() if hasattr(o, "item") else list(o)))
+
+
+def glue(name: str, value, display: bool = False) -> None:
+    """myst-nb's glue for numbers in a chapter's prose, with numpy scalars made plain Python
+    (myst-nb cannot format the repr of a numpy scalar, e.g. `np.float64(0.5)`)."""
+    from myst_nb import glue as myst_glue
+
+    myst_glue(name, value.item() if isinstance(value, np.generic) else value, display=display)
