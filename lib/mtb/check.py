@@ -31,6 +31,7 @@ BOOK = ROOT / "book"
 REFERENCE = ROOT / "data" / "reference"
 EXECUTED = ROOT / "data" / "executed"
 Z = 1.96
+READERS = {"report"}  # pages that only read the chapters' results
 
 
 def chapters() -> list[str]:
@@ -38,6 +39,11 @@ def chapters() -> list[str]:
     order = [line.split("book/")[1].strip() for line in (ROOT / "_toc.yml").read_text().splitlines()
              if "file: book/" in line]
     return [c for c in order if (BOOK / f"{c}.ipynb").exists()]
+
+
+def experiments() -> list[str]:
+    """The chapters that run experiments and write results."""
+    return [c for c in chapters() if c not in READERS]
 
 
 def execute(chapter: str, scale: str, results_dir: Path) -> float:
@@ -109,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="copy the fresh results to data/reference (a deliberate act)")
     args = parser.parse_args(argv)
     fresh_dir = results.results_dir()
-    names = args.chapter or chapters()
+    names = args.chapter or experiments()
     if args.update_reference:
         for c in names:
             doc = results.read(fresh_dir / f"{c}.json")  # only valid files become the reference
