@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         bad |= failed(rows)
     if timing:
         (fresh_dir / "timing.json").write_text(json.dumps(timing, indent=1) + "\n")
-    print("\nRESULT: " + ("some results moved or changed verdict" if bad else
+    print("\nRESULT: " + ("some results moved, changed verdict or have no reference" if bad else
                           "every claim reproduces within tolerance"))
     return 1 if bad else 0
 
