@@ -144,8 +144,11 @@ class Result:
 
 
 def train(nets: Sequence[Net], data: Sequence[TaskData] | TaskData,
-          config: Config = Config()) -> Result:
-    """Train every net on `data[net.data]`; return curves and per-task peaks."""
+          config: Config = Config(), weighting=None) -> Result:
+    """Train every net on `data[net.data]`; return curves and per-task peaks.
+
+    `weighting` (see `mtb.weighting`) changes the tasks' weights during training; None
+    keeps them fixed (each net's `task_weights`), the paper's vanilla MTB."""
     data = [data] if isinstance(data, TaskData) else list(data)
     nets = list(nets)
     _validate(nets, data, config)
@@ -155,8 +158,8 @@ def train(nets: Sequence[Net], data: Sequence[TaskData] | TaskData,
     out: list[NetResult | None] = [None] * len(nets)
     progress = bar(total=len(groups) * config.epochs, desc="training nets")
     for members in groups:
-        for i, r in zip(members, _train_group([nets[i] for i in members], data, config, progress),
-                        strict=True):
+        group = _train_group([nets[i] for i in members], data, config, progress, weighting)
+        for i, r in zip(members, group, strict=True):
             out[i] = r
     progress.close()
     return Result(out, config, time.perf_counter() - start, [tuple(g) for g in groups])
@@ -235,7 +238,8 @@ def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
     return np.random.default_rng([int(seed), int(epoch)]).permutation(n)
 
 
-def _train_group(nets: list[Net], data: list[TaskData], config: Config, progress):
+def _train_group(nets: list[Net], data: list[TaskData], config: Config, progress,
+                 weighting=None):
     dtype = DTYPES[config.dtype]
     sizes = layer_sizes(data[nets[0].data].n_inputs, nets[0])
     stack = Stack.init(sizes, [n.seed for n in nets], config.output, dtype)
@@ -253,8 +257,14 @@ def _train_group(nets: list[Net], data: list[TaskData], config: Config, progress
     curves = torch.empty(len(eval_epochs), len(nets), len(nets[0].tasks), 3, dtype=dtype)
     snap = _Snapshots(stack, len(nets[0].tasks)) if config.keep_weights else None
 
+    dynamic = None if weighting is None else weighting.start(len(nets), len(nets[0].tasks))
+
     def step(acts, err, n):
-        grads = stack.backward(acts, err * w / n)
+        scale = w
+        if dynamic is not None:
+            losses = 0.5 * (err * err).sum(-1) / n  # [nets, tasks] on this batch
+            scale = w * dynamic.weights(losses)[:, :, None]
+        grads = stack.backward(acts, err * scale / n)
         torch._foreach_mul_(velocity, config.momentum)
         torch._foreach_add_(velocity, grads)
         torch._foreach_add_(stack.params, velocity, alpha=-config.lr)
