@@ -140,6 +140,19 @@ class Stack:
                 delta = torch.bmm(self.W[l].transpose(1, 2), delta) * a * (1 - a)
         return [*gW[::-1], *gb[::-1]]
 
+    def task_gradients(self, acts: list[torch.Tensor], dE: torch.Tensor):
+        """Each task's own gradient of the first (shared) layer: [nets, tasks, hidden, inputs]
+        for the weights and [nets, tasks, hidden, 1] for the biases. Summed over tasks they
+        are the first-layer gradients of `backward`. Nets with one hidden layer only."""
+        if len(self.W) != 2:
+            raise ValueError("per-task gradients are implemented for one hidden layer")
+        X, a, y = acts
+        delta = dE * y * (1 - y) if self.output == "sigmoid" else dE  # [nets, tasks, P]
+        D = self.W[1][:, :, :, None] * delta[:, :, None, :] * (a * (1 - a))[:, None]
+        N, K, H, P = D.shape
+        gW = torch.bmm(D.reshape(X.shape[0], -1, P), X.transpose(1, 2))
+        return gW.view(N, K, H, X.shape[1]), D.sum(-1, keepdim=True)
+
     @staticmethod
     def _shared(A: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
         """View [nets, units, k] as [input sets, nets per set * units, k]."""

@@ -263,8 +263,12 @@ def _train_group(nets: list[Net], data: list[TaskData], config: Config, progress
         scale = w
         if dynamic is not None:
             losses = 0.5 * (err * err).sum(-1) / n  # [nets, tasks] on this batch
-            scale = w * dynamic.weights(losses)[:, :, None]
+            per_task = stack.task_gradients(acts, err * w / n) if dynamic.gradients else None
+            scale = w * dynamic.weights(losses, per_task)[:, :, None]
         grads = stack.backward(acts, err * scale / n)
+        if dynamic is not None and hasattr(dynamic, "combine"):  # e.g. PCGrad
+            gW, gb = stack.task_gradients(acts, err * scale / n)
+            grads[0], grads[len(stack.W)] = dynamic.combine(gW, gb)
         torch._foreach_mul_(velocity, config.momentum)
         torch._foreach_add_(velocity, grads)
         torch._foreach_add_(stack.params, velocity, alpha=-config.lr)
