@@ -146,3 +146,20 @@ def test_without_test_curves_the_peak_test_errors_are_the_same():
         np.testing.assert_array_equal(a.peak_epoch, b.peak_epoch)
         assert np.isnan(b.curves["test"]).all()
         np.testing.assert_allclose(a.curves["halt"], b.curves["halt"], atol=1e-12)
+
+
+def test_training_continues_from_given_weights():
+    """Two runs of 40 epochs, the second from the first's final weights, equal one run of 80
+    in the weights and in the training error (momentum restarts, so not exactly the curves)."""
+    data = toy(5, p_undefined=0.0)
+    net = Net(("t0", "t1"), (4,), seed=2)
+    cfg = Config(epochs=40, dtype="float64", momentum=0.0)
+    first = train([net], data, cfg)[0]
+    second = train([net], data, cfg, initial=[first.final])[0]
+    whole = train([net], data, Config(epochs=80, dtype="float64", momentum=0.0))[0]
+    for (W1, b1), (W2, b2) in zip(second.final, whole.final, strict=True):
+        np.testing.assert_allclose(W1, W2, atol=1e-12)
+        np.testing.assert_allclose(b1, b2, atol=1e-12)
+    np.testing.assert_allclose(second.curves["train"], whole.curves["train"][40:], atol=1e-12)
+    with pytest.raises(ValueError, match="have shapes"):
+        train([Net(("t0",), (3,))], data, cfg, initial=[first.final])

@@ -96,6 +96,7 @@ class NetResult:
     peak: dict[str, np.ndarray]  # split -> [tasks] RMSE at that epoch
     snapshots: list | None = None  # per task: the net's (W, b) per layer at its peak
     output: str = "sigmoid"
+    final: list | None = None  # the net's (W, b) per layer after the last epoch
 
     def peak_test(self, task: str) -> float:
         return float(self.peak["test"][self._k(task)])
@@ -144,21 +145,26 @@ class Result:
 
 
 def train(nets: Sequence[Net], data: Sequence[TaskData] | TaskData,
-          config: Config = Config(), weighting=None) -> Result:
+          config: Config = Config(), weighting=None, initial: Sequence | None = None) -> Result:
     """Train every net on `data[net.data]`; return curves and per-task peaks.
 
     `weighting` (see `mtb.weighting`) changes the tasks' weights during training; None
-    keeps them fixed (each net's `task_weights`), the paper's vanilla MTB."""
+    keeps them fixed (each net's `task_weights`), the paper's vanilla MTB. `initial` gives,
+    per net, its starting (W, b) per layer (e.g. another run's `NetResult.final`, for serial
+    transfer) or None for the seeded initialisation."""
     data = [data] if isinstance(data, TaskData) else list(data)
     nets = list(nets)
     _validate(nets, data, config)
+    initial = [None] * len(nets) if initial is None else list(initial)
+    _validate_initial(nets, data, initial)
     torch.set_num_threads(config.threads)
     start = time.perf_counter()
     groups = _group_by_shape(nets, data)
     out: list[NetResult | None] = [None] * len(nets)
     progress = bar(total=len(groups) * config.epochs, desc="training nets")
     for members in groups:
-        group = _train_group([nets[i] for i in members], data, config, progress, weighting)
+        group = _train_group([nets[i] for i in members], data, config, progress, weighting,
+                             [initial[i] for i in members])
         for i, r in zip(members, group, strict=True):
             out[i] = r
     progress.close()
@@ -202,6 +208,22 @@ def _validate(nets: list[Net], data: list[TaskData], config: Config) -> None:
                              "training patterns")
 
 
+def _validate_initial(nets: list[Net], data: list[TaskData], initial: list) -> None:
+    if len(initial) != len(nets):
+        raise ValueError(f"{len(initial)} initial weight sets for {len(nets)} nets")
+    for i, (net, layers) in enumerate(zip(nets, initial, strict=True)):
+        if layers is None:
+            continue
+        sizes = layer_sizes(data[net.data].n_inputs, net)
+        want = [((o, n), (o, 1)) for n, o in zip(sizes[:-1], sizes[1:], strict=True)]
+        got = [(np.shape(W), np.shape(b)) for W, b in layers]
+        if got != want:
+            raise ValueError(f"initial weights of nets[{i}] have shapes {got}, "
+                             f"the net needs {want}")
+        if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in layers):
+            raise ValueError(f"initial weights of nets[{i}] contain NaN or inf")
+
+
 def _group_by_shape(nets: list[Net], data: list[TaskData]) -> list[list[int]]:
     """Indices of nets that can share a stack: same layer sizes and same set sizes."""
     groups: dict[tuple, list[int]] = defaultdict(list)
@@ -239,10 +261,14 @@ def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
 
 
 def _train_group(nets: list[Net], data: list[TaskData], config: Config, progress,
-                 weighting=None):
+                 weighting=None, initial: list | None = None):
     dtype = DTYPES[config.dtype]
     sizes = layer_sizes(data[nets[0].data].n_inputs, nets[0])
     stack = Stack.init(sizes, [n.seed for n in nets], config.output, dtype)
+    for i, layers in enumerate(initial or []):
+        for l, (W, b) in enumerate(layers or []):
+            stack.W[l][i] = torch.as_tensor(W, dtype=dtype)
+            stack.b[l][i] = torch.as_tensor(b, dtype=dtype)
     X, T, M = _stack_data(nets, data, dtype)
     d0 = data[nets[0].data]
     n_train = len(d0.train)
@@ -307,6 +333,8 @@ def _train_group(nets: list[Net], data: list[TaskData], config: Config, progress
         raise FloatingPointError("training diverged (non-finite error); lower the learning rate")
     results = [_net_result(net, i, eval_epochs, curves, snap, config.output)
                for i, net in enumerate(nets)]
+    for i, r in enumerate(results):
+        r.final = stack.net_weights(i)
     if not config.test_curves:
         at_peak = snap.errors(X, T, M, bounds[2]).numpy().astype(np.float64)
         for r, e in zip(results, at_peak, strict=True):
