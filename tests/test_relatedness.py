@@ -72,3 +72,14 @@ def test_bootstrap_rank_agreement_interval_contains_point():
 
 def test_pick_tasks():
     assert pick_tasks(("a", "b", "c"), "b") == ["a", "c"]
+
+
+def test_constant_inputs_rank_nothing_and_warn_nothing():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rho = rank_agreement(np.ones((2, 4)), np.arange(8.0).reshape(2, 4))
+        np.testing.assert_array_equal(rho, 0.0)
+        flat = Patterns(X, np.column_stack([MAIN, np.full(300, 0.5)]), None, ("main", "flat"))
+        assert target_correlation(flat, "main")[1] == 0.0

@@ -41,8 +41,7 @@ def target_correlation(p: Patterns, main: str) -> np.ndarray:
     out = []
     for k in range(len(p.tasks)):
         both = p.mask[:, k] & p.mask[:, m]
-        rho = spearmanr(p.Y[both, k], p.Y[both, m])[0]
-        out.append(0.0 if not np.isfinite(rho) else abs(rho))
+        out.append(abs(_spearman(p.Y[both, k], p.Y[both, m])) if both.sum() > 1 else 0.0)
     return np.array(out)
 
 
@@ -52,8 +51,14 @@ def rank_agreement(measure: np.ndarray, benefit: np.ndarray) -> np.ndarray:
     measure, benefit = np.atleast_2d(measure), np.atleast_2d(benefit)
     if measure.shape != benefit.shape:
         raise ValueError(f"shapes disagree: {measure.shape} vs {benefit.shape}")
-    rho = [spearmanr(a, b)[0] for a, b in zip(measure, benefit, strict=True)]
-    return np.nan_to_num(np.array(rho, dtype=float))
+    return np.array([_spearman(a, b) for a, b in zip(measure, benefit, strict=True)])
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+    """Spearman's rho, 0 when either side is constant (no ranking to agree with)."""
+    if np.ptp(a) == 0 or np.ptp(b) == 0:
+        return 0.0
+    return float(spearmanr(a, b)[0])
 
 
 def bootstrap_rank_agreement(measure: np.ndarray, benefit: np.ndarray, n: int = 2000,
@@ -62,12 +67,12 @@ def bootstrap_rank_agreement(measure: np.ndarray, benefit: np.ndarray, n: int = 
     point per task), with a percentile interval from resampling the seeds."""
     measure, benefit = np.asarray(measure), np.asarray(benefit)
     rng = np.random.default_rng(seed)
-    point = spearmanr(measure.mean(0), benefit.mean(0))[0]
+    point = _spearman(measure.mean(0), benefit.mean(0))
     draws = []
     for _ in range(n):
         i = rng.integers(0, len(measure), len(measure))
-        draws.append(spearmanr(measure[i].mean(0), benefit[i].mean(0))[0])
-    lo, hi = np.nanquantile(draws, [(1 - level) / 2, (1 + level) / 2])
+        draws.append(_spearman(measure[i].mean(0), benefit[i].mean(0)))
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
     return float(point), float(lo), float(hi)
 
 
