@@ -93,6 +93,41 @@ def test_binary_code_and_inputs_as_outputs():
     assert np.array_equal(d2.train.X[:, :20], d.train.X)
 
 
+def test_coarse_codes_count_levels():
+    v = np.array([-5.0, -4.0, 0.0, 4.99, 5.0])
+    thermo, onehot = M.thermometer_code(v), M.one_hot_code(v)
+    assert thermo.shape == onehot.shape == (5, 10)
+    # a thermometer's first `level` inputs are on; 11 levels of width 10/11
+    np.testing.assert_array_equal(thermo.sum(1), [0, 1, 5, 10, 10])
+    assert np.all(np.diff(thermo, axis=1) <= 0)
+    np.testing.assert_array_equal(onehot.sum(1), 1)
+    np.testing.assert_array_equal(onehot.argmax(1), [0, 1, 5, 9, 9])
+
+
+def test_code_changes_inputs_only():
+    """The same draws under every code: targets equal, inputs differ, bad code named."""
+    a, b = M.inputs_as_outputs(3, 20, 10, 10), M.inputs_as_outputs(3, 20, 10, 10,
+                                                                   code="thermometer")
+    np.testing.assert_array_equal(a.test.Y, b.test.Y)
+    assert not np.array_equal(a.train.X, b.train.X)
+    with pytest.raises(ValueError, match="unknown code 'gray'"):
+        M.inputs_as_outputs(0, code="gray")
+
+
+def test_code_floor_orders_the_codes():
+    """A code that tells fewer levels apart allows a larger least error; the floor of the
+    binary code is near 0 and a coarse code's floor is near that of bins of its width."""
+    floors = {c: M.code_floor(c, n=200_000) for c in M.CODES}
+    assert floors["binary"] < 0.002 < floors["thermometer"] < floors["one-hot"]
+    # the conditional mean per cell can only beat a cruder predictor: sigmoid at bin centres
+    rng = np.random.default_rng(1)
+    A, B = rng.uniform(-5, 5, size=(2, 200_000))
+    centre = lambda x: -5 + (np.floor((x + 5) * 1.0).clip(0, 9) + 0.5)  # noqa: E731
+    crude = np.sqrt(np.mean((1 / (1 + np.exp(-(A + B))) - 1 / (1 + np.exp(-(centre(A)
+                                                                            + centre(B))))) ** 2))
+    assert floors["one-hot"] <= crude
+
+
 @pytest.mark.parametrize("make", [M.amplification, M.blocking, M.selection, M.eavesdropping])
 def test_fresh_sets_per_seed_and_sizes_checked(make):
     a, b = make(0, 30, 20, 10), make(1, 30, 20, 10)

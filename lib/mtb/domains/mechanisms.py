@@ -13,7 +13,8 @@ target; we score it against the truth).
 - `selection`: tasks sharing features of a few of many noisy inputs (2.2).
 - `eavesdropping`: T = F easy, T' = F XOR B hard (2.3).
 - `minima`: tasks with known, identifiable minima A, B, C (2.4).
-- `inputs_as_outputs`: ML97 4.9, F1 = sigmoid(A+B), F2 = sigmoid(A-B).
+- `inputs_as_outputs`: ML97 4.9, F1 = sigmoid(A+B), F2 = sigmoid(A-B), A and B in one of
+  three codes (`CODES`), with `code_floor` the least error each code allows.
 """
 
 from __future__ import annotations
@@ -232,18 +233,53 @@ def binary_code(v: np.ndarray, low: float = -5.0, high: float = 5.0,
     return ((level[:, None] >> np.arange(bits - 1, -1, -1)) & 1).astype(float)
 
 
+def thermometer_code(v: np.ndarray, low: float = -5.0, high: float = 5.0,
+                     bits: int = 10) -> np.ndarray:
+    """`v` quantized to `bits` + 1 equal levels on [low, high], written as `bits` binary
+    inputs of which the first `level` are on (a thermometer, or unary, code)."""
+    level = np.clip(((v - low) / (high - low) * (bits + 1)).astype(int), 0, bits)
+    return (np.arange(bits)[None, :] < level[:, None]).astype(float)
+
+
+def one_hot_code(v: np.ndarray, low: float = -5.0, high: float = 5.0,
+                 bits: int = 10) -> np.ndarray:
+    """`v` quantized to `bits` equal levels on [low, high], one input on per level."""
+    level = np.clip(((v - low) / (high - low) * bits).astype(int), 0, bits - 1)
+    return np.eye(bits)[level]
+
+
+CODES = {"binary": binary_code, "thermometer": thermometer_code, "one-hot": one_hot_code}
+
+
+def code_floor(code: str, n: int = 1_000_000, seed: int = 0) -> float:
+    """The least RMSE any predictor of F1 = sigmoid(A+B) can reach from the coded inputs
+    (it can only tell A and B apart up to the code's levels): the Bayes floor, by Monte Carlo."""
+    rng = np.random.default_rng(seed)
+    A, B = rng.uniform(-5, 5, size=(2, n))
+    f = 1 / (1 + np.exp(-(A + B)))
+    weights = 2.0 ** np.arange(10)
+    cell = (CODES[code](A) @ weights) * 2 ** 10 + CODES[code](B) @ weights
+    _, k = np.unique(cell, return_inverse=True)
+    best = np.bincount(k, f) / np.bincount(k)
+    return float(np.sqrt(np.mean((f - best[k]) ** 2)))
+
+
 def inputs_as_outputs(seed: int, n_train: int = 50, n_halt: int = 1000, n_test: int = 1000,
-                      f2_input: bool = False) -> TaskData:
-    """ML97 4.9: A, B uniform on [-5, 5], each as a 10-bit code (20 inputs);
+                      f2_input: bool = False, code: str = "binary") -> TaskData:
+    """ML97 4.9: A, B uniform on [-5, 5], each as 10 binary inputs (20 inputs);
     F1 = sigmoid(A+B), F2 = sigmoid(A-B). With `f2_input` F2 is also the 21st input.
-    `shuffled F2` is F2 permuted across patterns (the shuffle control)."""
+    ML97 does not say which code of 10 bits; `code` is "binary" (positional, 1024 levels),
+    "thermometer" (11 levels) or "one-hot" (10 levels). `shuffled F2` is F2 permuted
+    across patterns (the shuffle control). The draws do not depend on the code."""
     _check_sizes(n_train, n_halt, n_test)
+    if code not in CODES:
+        raise ValueError(f"unknown code {code!r}; codes are {list(CODES)}")
     sets = []
     for split, n in enumerate((n_train, n_halt, n_test)):
         rng = _rng("inputs_as_outputs", seed, split)
         A, B = rng.uniform(-5, 5, size=(2, n))
         F1, F2 = 1 / (1 + np.exp(-(A + B))), 1 / (1 + np.exp(-(A - B)))
-        X = np.hstack([binary_code(A), binary_code(B)])
+        X = np.hstack([CODES[code](A), CODES[code](B)])
         if f2_input:
             X = np.column_stack([X, F2])
         sets.append(Patterns(X, np.stack([F1, F2, _shuffled(F2, rng)], 1), None, IO_TASKS))
