@@ -43,3 +43,41 @@ def test_fit_on_plain_arrays():
     assert c.tasks == ("a", "b") and c.mtb.shape == (2, 2) and np.isfinite(c.stb).all()
     with pytest.raises(ValueError, match=r"\(train, halt, test\)"):
         fit(X, Y, [(np.arange(10), np.arange(10))])
+
+
+def test_halt_errors_sit_beside_test_errors():
+    data = [teacher.make_data(s, 30, 40, 50) for s in range(2)]
+    c = compare(data, ("task 3",), stb_hidden=(2,), mtb_hidden=4, config=Config(epochs=20),
+                mtb_tasks=("task 1", "task 3"))
+    assert c.stb_halt.shape == c.stb.shape and c.mtb_halt.shape == c.mtb.shape
+    mtb0 = c.result.nets[-2]
+    assert c.mtb_halt[0, 0] == mtb0.peak["halt"][1] and c.mtb[0, 0] == mtb0.peak["test"][1]
+
+
+def _comparison(stb, stb_halt, mtb, mtb_halt):
+    from mtb.experiment import Comparison
+    return Comparison(("a", "b"), ((2,), (4,)), (8,), np.asarray(stb, float),
+                      np.asarray(mtb, float), None, np.asarray(stb_halt, float),
+                      np.asarray(mtb_halt, float))
+
+
+def test_pick_on_halt_keeps_each_nets_lowest_halt_error_not_its_test_error():
+    from mtb.experiment import pick_on_halt
+    rng = np.random.default_rng(0)
+    shapes = ((3, 2, 2), (3, 2))
+    runs = [_comparison(*(rng.random(shape) for shape in (shapes[0], shapes[0], shapes[1],
+                                                          shapes[1]))) for _ in range(3)]
+    tuned, stb_pick, mtb_pick = pick_on_halt(runs)
+    for s in range(3):
+        for k in range(2):
+            halts = [r.mtb_halt[s, k] for r in runs]
+            assert tuned.mtb[s, k] == runs[int(np.argmin(halts))].mtb[s, k]
+            assert mtb_pick[s, k] == np.argmin(halts)
+            for j in range(2):
+                i = int(np.argmin([r.stb_halt[s, j, k] for r in runs]))
+                assert stb_pick[s, j, k] == i and tuned.stb[s, j, k] == runs[i].stb[s, j, k]
+    with pytest.raises(ValueError, match="same tasks"):
+        pick_on_halt([runs[0], _comparison(np.ones((2, 2, 2)), np.ones((2, 2, 2)),
+                                           np.ones((2, 2)), np.ones((2, 2)))])
+    with pytest.raises(ValueError, match="halt errors"):
+        pick_on_halt([])

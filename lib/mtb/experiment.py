@@ -36,7 +36,9 @@ class Comparison:
     mtb_hidden: tuple[int, ...]
     stb: np.ndarray
     mtb: np.ndarray
-    result: Result
+    result: Result | None  # None for a comparison assembled from others (`pick_on_halt`)
+    stb_halt: np.ndarray | None = None  # the halt RMSE at the same peaks, same shapes
+    mtb_halt: np.ndarray | None = None
 
     def best_size(self) -> np.ndarray:
         """Per task, the STB size with the lowest mean test error over seeds (as the paper
@@ -87,10 +89,44 @@ def compare(data: Sequence[TaskData], tasks: Sequence[str] | None = None,
     result = train(nets, data, config)
     S, K, H = len(data), len(tasks), len(stb_hidden)
     n_stb = S * K * H
-    stb = np.array([r.peak["test"][0] for r in result.nets[:n_stb]]).reshape(S, K, H)
-    mtb = np.stack([[r.peak_test(t) for t in tasks] for r in result.nets[n_stb:]])
+
+    def peaks(split: str) -> tuple[np.ndarray, np.ndarray]:
+        stb = np.array([r.peak[split][0] for r in result.nets[:n_stb]]).reshape(S, K, H)
+        mtb = np.stack([[float(r.peak[split][r.net.tasks.index(t)]) for t in tasks]
+                        for r in result.nets[n_stb:]])
+        return stb.transpose(0, 2, 1), mtb
+
+    (stb, mtb), (stb_halt, mtb_halt) = peaks("test"), peaks("halt")
     return Comparison(tasks, tuple(_hidden(h) for h in stb_hidden), _hidden(mtb_hidden),
-                      stb.transpose(0, 2, 1), mtb, result)
+                      stb, mtb, result, stb_halt, mtb_halt)
+
+
+def pick_on_halt(runs: Sequence[Comparison]) -> tuple[Comparison, np.ndarray, np.ndarray]:
+    """Tune on the halt set: of several runs of one comparison (same data, seeds and nets,
+    e.g. one run per learning rate), keep for every seed, task and STB size the run whose
+    net has the lowest halt error at its peak, separately for STB and for MTB.
+
+    Returns the comparison of the kept test errors and which run was kept: STB
+    [seeds, sizes, tasks] and MTB [seeds, tasks], indices into `runs`.
+    """
+    runs = list(runs)
+    if not runs or any(r.stb_halt is None or r.mtb_halt is None for r in runs):
+        raise ValueError("pick_on_halt needs comparisons from compare() (with halt errors)")
+    first = runs[0]
+    if any((r.tasks, r.stb_hidden, r.mtb_hidden, r.stb.shape) !=
+           (first.tasks, first.stb_hidden, first.mtb_hidden, first.stb.shape) for r in runs):
+        raise ValueError("the runs must compare the same tasks, sizes and seeds")
+    stb_pick = np.stack([r.stb_halt for r in runs]).argmin(0)
+    mtb_pick = np.stack([r.mtb_halt for r in runs]).argmin(0)
+
+    def kept(values: list[np.ndarray], pick: np.ndarray) -> np.ndarray:
+        return np.take_along_axis(np.stack(values), pick[None], 0)[0]
+
+    tuned = Comparison(first.tasks, first.stb_hidden, first.mtb_hidden,
+                       kept([r.stb for r in runs], stb_pick), kept([r.mtb for r in runs], mtb_pick),
+                       None, kept([r.stb_halt for r in runs], stb_pick),
+                       kept([r.mtb_halt for r in runs], mtb_pick))
+    return tuned, stb_pick, mtb_pick
 
 
 def fit(X, Y, splits, *, tasks: Sequence[str] | None = None, mask=None,
