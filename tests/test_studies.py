@@ -8,6 +8,7 @@ import pytest
 import mtb
 from mtb import studies
 from mtb.domains import teacher
+from mtb.train import peak_errors
 from mtb.weighting import DWA
 
 TEACHER = teacher.TeacherConfig(n_inputs=6, n_features=2, n_tasks=4, noise=0.1)
@@ -82,9 +83,9 @@ def test_weightings_keep_equal_and_tune_on_the_halt_set(two_mains):
     half = mtb.train(d.mtb_nets(), d.data, replace(CONFIG, lr=0.5)).nets
     for s in range(d.seeds):
         # the learning rate kept is the one with the lower mean relative halt error
-        h = [studies.relative(studies.peak_halt(half)[[s]], eq.mtb_halt, range(4))[0],
+        h = [studies.relative(peak_errors(half, "halt")[[s]], eq.mtb_halt, range(4))[0],
              studies.relative(eq.mtb_halt[[s]], eq.mtb_halt, range(4))[0]]
-        kept = studies.peak_test(half)[s] if h[0] < h[1] else eq.mtb[s]
+        kept = peak_errors(half)[s] if h[0] < h[1] else eq.mtb[s]
         np.testing.assert_allclose(w.errors["tuned equal"][s], kept)
     assert w.manual_main.shape == w.manual_all.shape == eq.mtb.shape
     with pytest.raises(ValueError, match="lr_factors"):

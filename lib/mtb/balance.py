@@ -28,7 +28,7 @@ import numpy as np
 
 from mtb.data import TaskData
 from mtb.nets import Net
-from mtb.train import Config, Result, train
+from mtb.train import Config, Result, peak_errors, train
 
 
 @dataclass
@@ -119,8 +119,8 @@ def balance(nets: Sequence[Net], data: Sequence[TaskData] | TaskData, config: Co
         trained = [replace(n, task_weights=tuple(w)) for n, w in zip(nets, weights, strict=True)]
         res = train(trained, data, config)
         peaks = np.stack([r.peak_epoch for r in res.nets])
-        out.append(Round(weights, peaks, np.stack([r.peak["halt"] for r in res.nets]),
-                         np.stack([r.peak["test"] for r in res.nets]), res))
+        out.append(Round(weights, peaks, peak_errors(res.nets, "halt"),
+                         peak_errors(res.nets), res))
         weights = lower_rates(weights, peaks, reference_epoch(peaks, tasks, main), keep,
                               min_step)
     return Balancing(tasks, main, out)

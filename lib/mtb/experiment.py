@@ -92,8 +92,7 @@ def compare(data: Sequence[TaskData], tasks: Sequence[str] | None = None,
 
     def peaks(split: str) -> tuple[np.ndarray, np.ndarray]:
         stb = np.array([r.peak[split][0] for r in result.nets[:n_stb]]).reshape(S, K, H)
-        mtb = np.stack([[float(r.peak[split][r.net.tasks.index(t)]) for t in tasks]
-                        for r in result.nets[n_stb:]])
+        mtb = np.stack([[r.peak_error(t, split) for t in tasks] for r in result.nets[n_stb:]])
         return stb.transpose(0, 2, 1), mtb
 
     (stb, mtb), (stb_halt, mtb_halt) = peaks("test"), peaks("halt")

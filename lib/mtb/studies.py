@@ -20,7 +20,7 @@ from mtb.balance import balance
 from mtb.data import TaskData
 from mtb.nets import Net, predict
 from mtb.relatedness import alignment, alignment_at_init, target_correlation
-from mtb.train import Config, NetResult, train
+from mtb.train import Config, NetResult, peak_errors, train
 
 
 @dataclass(frozen=True)
@@ -69,16 +69,6 @@ class Domain:
 
     def mtb_nets(self) -> list[Net]:
         return [Net(self.tasks, (self.hidden,), s, s) for s in range(self.seeds)]
-
-
-def peak_test(results: Sequence[NetResult]) -> np.ndarray:
-    """[nets, tasks] test RMSE of every task at its own halt-set minimum."""
-    return np.stack([r.peak["test"] for r in results])
-
-
-def peak_halt(results: Sequence[NetResult]) -> np.ndarray:
-    """[nets, tasks] halt RMSE of every task at its own halt-set minimum."""
-    return np.stack([r.peak["halt"] for r in results])
 
 
 def final_test(results: Sequence[NetResult], data: Sequence[TaskData]) -> np.ndarray:
@@ -143,11 +133,11 @@ def equal_weights(domain: Domain) -> EqualWeights:
                  d.data, d.config, initial=[r.final for r in phase1_x + phase1_m])
     phase2_m, phase2_x = res2.nets[:S], res2.nets[S:]
     im, ix = d.index(d.main), d.index(d.extras)
-    forget_x = final_test(phase2_m, d.data)[:, ix] / peak_test(phase1_x)[:, ix]
-    forget_m = final_test(phase2_x, d.data)[:, im] / peak_test(phase1_m)[:, im]
-    return EqualWeights(stb, peak_test(mtb), peak_halt(mtb), pairs, peak_test(phase2_m)[:, im],
-                        peak_test(phase1_m)[:, im], forget_x.mean(1), forget_m.mean(1),
-                        res.seconds + res2.seconds)
+    forget_x = final_test(phase2_m, d.data)[:, ix] / peak_errors(phase1_x)[:, ix]
+    forget_m = final_test(phase2_x, d.data)[:, im] / peak_errors(phase1_m)[:, im]
+    return EqualWeights(stb, peak_errors(mtb), peak_errors(mtb, "halt"), pairs,
+                        peak_errors(phase2_m)[:, im], peak_errors(phase1_m)[:, im],
+                        forget_x.mean(1), forget_m.mean(1), res.seconds + res2.seconds)
 
 
 @dataclass
@@ -171,7 +161,7 @@ def weightings(domain: Domain, equal: EqualWeights, methods: Mapping[str, object
         raise ValueError(f"lr_factors must be positive, got {list(lr_factors)}")
     errors = {"equal": equal.mtb}
     for name, w in methods.items():
-        errors[name] = peak_test(train(nets, d.data, d.config, weighting=w).nets)
+        errors[name] = peak_errors(train(nets, d.data, d.config, weighting=w).nets)
     all_k, main_k = list(range(len(d.tasks))), d.index(d.main)
     manual = {}
     for aim, main, cols in (("main", d.main, main_k), ("all", (), all_k)):
@@ -184,7 +174,7 @@ def weightings(domain: Domain, equal: EqualWeights, methods: Mapping[str, object
             test, halt = equal.mtb, equal.mtb_halt
         else:
             r = train(nets, d.data, replace(d.config, lr=d.config.lr * f)).nets
-            test, halt = peak_test(r), peak_halt(r)
+            test, halt = peak_errors(r), peak_errors(r, "halt")
         tests.append(test)
         halts.append(relative(halt, equal.mtb_halt, all_k))
     pick = np.argmin(np.stack(halts), 0)

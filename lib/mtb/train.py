@@ -99,7 +99,11 @@ class NetResult:
     final: list | None = None  # the net's (W, b) per layer after the last epoch
 
     def peak_test(self, task: str) -> float:
-        return float(self.peak["test"][self._k(task)])
+        return self.peak_error(task, "test")
+
+    def peak_error(self, task: str, split: str = "test") -> float:
+        """Task's RMSE on `split` at its own halt-set minimum."""
+        return float(self.peak[split][self._k(task)])
 
     def curve(self, task: str, split: str = "test") -> np.ndarray:
         return self.curves[split][:, self._k(task)]
@@ -115,6 +119,11 @@ class NetResult:
         if task not in self.net.tasks:
             raise KeyError(f"unknown task {task!r}; this net's tasks are {list(self.net.tasks)}")
         return self.net.tasks.index(task)
+
+
+def peak_errors(results: Sequence[NetResult], split: str = "test") -> np.ndarray:
+    """[nets, tasks] RMSE on `split` of every task at its own halt-set minimum."""
+    return np.stack([r.peak[split] for r in results])
 
 
 @dataclass

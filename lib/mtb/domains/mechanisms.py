@@ -257,8 +257,9 @@ def code_floor(code: str, n: int = 1_000_000, seed: int = 0) -> float:
     rng = np.random.default_rng(seed)
     A, B = rng.uniform(-5, 5, size=(2, n))
     f = 1 / (1 + np.exp(-(A + B)))
-    weights = 2.0 ** np.arange(10)
-    cell = (CODES[code](A) @ weights) * 2 ** 10 + CODES[code](B) @ weights
+    a, b = CODES[code](A), CODES[code](B)
+    bits = 2.0 ** np.arange(a.shape[1])  # each pattern of 0/1 inputs read as one integer
+    cell = (a @ bits) * 2 ** a.shape[1] + b @ bits
     _, k = np.unique(cell, return_inverse=True)
     best = np.bincount(k, f) / np.bincount(k)
     return float(np.sqrt(np.mean((f - best[k]) ** 2)))
